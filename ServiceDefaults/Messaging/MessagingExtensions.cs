@@ -40,7 +40,7 @@ public static class MessagingExtensions
                 // Order matters: retry wraps the inbox, so each attempt runs in a fresh transaction; after the
                 // last attempt MassTransit moves the message to <queue>_error, from where it can be re-driven.
                 var retry = context.GetRequiredService<Microsoft.Extensions.Options.IOptions<RetryOptions>>().Value;
-                endpoint.UseMessageRetry(r => r.Intervals(retry.Intervals));
+                endpoint.UseMessageRetry(r => r.Intervals(retry.Schedule));
                 endpoint.UseConsumeFilter(typeof(InboxFilter<>), context);
             });
 
@@ -75,6 +75,10 @@ public static class MessagingExtensions
 /// <summary>Immediate-retry schedule before a message goes to the error queue, section <c>Messaging:Retry</c>.</summary>
 public sealed class RetryOptions
 {
-    public TimeSpan[] Intervals { get; set; } =
-        [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
+    static readonly TimeSpan[] Default = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
+
+    // Null by default: the configuration binder appends to a pre-filled array instead of replacing it.
+    public TimeSpan[]? Intervals { get; set; }
+
+    public TimeSpan[] Schedule => Intervals is { Length: > 0 } ? Intervals : Default;
 }
