@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -23,8 +24,9 @@ public static class DatabaseExtensions
             ?? throw new InvalidOperationException(
                 $"ConnectionStrings:{connectionName} is not set: start the platform with `dotnet run --project AppHost`.");
 
-        builder.Services.AddSingleton<OutboxSignal>();
-        builder.Services.AddSingleton<OutboxCommitInterceptor>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<OutboxSignal>();
+        builder.Services.TryAddSingleton<OutboxCommitInterceptor>();
         builder.Services.AddDbContext<TDb>((sp, options) => options
             .UseNpgsql(connectionString)
             .AddInterceptors(sp.GetRequiredService<OutboxCommitInterceptor>()));

@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using PublicInnovation.Certification.Api.Data;
+using PublicInnovation.Certification.Api.Candidates;
+using PublicInnovation.Enrollment.Contracts;
+using PublicInnovation.ServiceDefaults.Auth;
+using PublicInnovation.Testing;
+using Shouldly;
+
+namespace PublicInnovation.Certification.Tests.Candidates;
+
+/// <summary>Certification keeps its own record of enrollments from LearnerEnrolled, on real PostgreSQL and RabbitMQ.</summary>
+public sealed class CandidatesTests(TestInfrastructure infra) : IAsyncLifetime
+{
+    ServiceApp<CertificationDb> _app = null!;
+
+    public async ValueTask InitializeAsync() => _app = await ServiceApp<CertificationDb>.StartAsync(infra, "certification");
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    [Fact]
+    public async Task LearnerEnrolled_is_recorded_and_listed_for_the_course()
+    {
+        var enrolled = new LearnerEnrolled(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), DateTimeOffset.UtcNow);
+
+        await _app.PublishAsync(enrolled);
+
+        await Eventually.WaitUntilAsync(() => _app.WithDbAsync(db => db.Candidates.AnyAsync(e => e.EnrollmentId == enrolled.EnrollmentId)),
+            TimeSpan.FromSeconds(60), "the enrollment is recorded");
+        var listed = await _app.ClientFor(Roles.Operator).GetFromJsonAsync<CertificationCandidateResponse[]>("/api/certification/courses/" + enrolled.CourseId + "/candidates");
+        listed!.ShouldHaveSingleItem().LearnerId.ShouldBe(enrolled.LearnerId);
+    }
+
+    [Fact]
+    public async Task Same_enrollment_published_twice_is_recorded_once()
+    {
+        var enrolled = new LearnerEnrolled(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), DateTimeOffset.UtcNow);
+        var later = enrolled with { EnrollmentId = Guid.NewGuid(), LearnerId = Guid.NewGuid() };
+
+        await _app.PublishAsync(enrolled);
+        await _app.PublishAsync(enrolled);
+        await _app.PublishAsync(later);
+
+        await Eventually.WaitUntilAsync(async () => await _app.WithDbAsync(db => db.Candidates.CountAsync(e => e.CourseId == enrolled.CourseId)) == 2,
+            TimeSpan.FromSeconds(60), "both enrollments are recorded");
+        (await _app.WithDbAsync(db => db.Candidates.CountAsync(e => e.EnrollmentId == enrolled.EnrollmentId))).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Listing_as_learner_returns_403()
+    {
+        var response = await _app.ClientFor(Roles.Learner).GetAsync("/api/certification/courses/" + Guid.NewGuid() + "/candidates");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+}

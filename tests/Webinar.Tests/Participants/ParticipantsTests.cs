@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using PublicInnovation.Webinar.Api.Data;
+using PublicInnovation.Webinar.Api.Participants;
+using PublicInnovation.Enrollment.Contracts;
+using PublicInnovation.ServiceDefaults.Auth;
+using PublicInnovation.Testing;
+using Shouldly;
+
+namespace PublicInnovation.Webinar.Tests.Participants;
+
+/// <summary>Webinar keeps its own record of enrollments from LearnerEnrolled, on real PostgreSQL and RabbitMQ.</summary>
+public sealed class ParticipantsTests(TestInfrastructure infra) : IAsyncLifetime
+{
+    ServiceApp<WebinarDb> _app = null!;
+
+    public async ValueTask InitializeAsync() => _app = await ServiceApp<WebinarDb>.StartAsync(infra, "webinar");
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    [Fact]
+    public async Task LearnerEnrolled_is_recorded_and_listed_for_the_course()
+    {
+        var enrolled = new LearnerEnrolled(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), DateTimeOffset.UtcNow);
+
+        await _app.PublishAsync(enrolled);
+
+        await Eventually.WaitUntilAsync(() => _app.WithDbAsync(db => db.Participants.AnyAsync(e => e.EnrollmentId == enrolled.EnrollmentId)),
+            TimeSpan.FromSeconds(60), "the enrollment is recorded");
+        var listed = await _app.ClientFor(Roles.Instructor).GetFromJsonAsync<CourseParticipantResponse[]>("/api/webinar/courses/" + enrolled.CourseId + "/participants");
+        listed!.ShouldHaveSingleItem().LearnerId.ShouldBe(enrolled.LearnerId);
+    }
+
+    [Fact]
+    public async Task Same_enrollment_published_twice_is_recorded_once()
+    {
+        var enrolled = new LearnerEnrolled(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), DateTimeOffset.UtcNow);
+        var later = enrolled with { EnrollmentId = Guid.NewGuid(), LearnerId = Guid.NewGuid() };
+
+        await _app.PublishAsync(enrolled);
+        await _app.PublishAsync(enrolled);
+        await _app.PublishAsync(later);
+
+        await Eventually.WaitUntilAsync(async () => await _app.WithDbAsync(db => db.Participants.CountAsync(e => e.CourseId == enrolled.CourseId)) == 2,
+            TimeSpan.FromSeconds(60), "both enrollments are recorded");
+        (await _app.WithDbAsync(db => db.Participants.CountAsync(e => e.EnrollmentId == enrolled.EnrollmentId))).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Listing_as_learner_returns_403()
+    {
+        var response = await _app.ClientFor(Roles.Learner).GetAsync("/api/webinar/courses/" + Guid.NewGuid() + "/participants");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+}
