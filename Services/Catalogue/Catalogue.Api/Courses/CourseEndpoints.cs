@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -11,13 +10,8 @@ namespace PublicInnovation.Catalogue.Api.Courses;
 
 public static class CourseEndpoints
 {
-    public static IServiceCollection AddCourses(this IServiceCollection services)
-    {
-        // Errors are keyed by the JSON field a client sent ("title"), not the C# property ("Title").
-        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
-            member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
-        return services.AddSingleton<IValidator<CreateCourseRequest>, CreateCourseValidator>();
-    }
+    public static IServiceCollection AddCourses(this IServiceCollection services) =>
+        services.AddSingleton<IValidator<CreateCourseRequest>, CreateCourseValidator>();
 
     public static IEndpointRouteBuilder MapCourseEndpoints(this IEndpointRouteBuilder app)
     {
