@@ -23,7 +23,7 @@ public static class ServiceDefaultsExtensions
         builder.AddPlatformHealthChecks();
         builder.AddPlatformProblemDetails();
         builder.AddPlatformAuth();
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<PlatformDocumentTransformer>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }

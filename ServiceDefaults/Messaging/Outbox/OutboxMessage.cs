@@ -3,11 +3,12 @@ namespace PublicInnovation.ServiceDefaults.Messaging.Outbox;
 /// <summary>
 /// An event waiting to be published, written in the same transaction as the state change that caused it.
 /// The relay publishes unsent rows in <see cref="Sequence"/> order and stamps <see cref="SentAt"/> once the
-/// broker has confirmed them.
+/// broker has confirmed them. The sequence is taken at insert, not at commit: events of one transaction, and
+/// of transactions that follow one another, keep their order; two transactions racing to commit may not.
 /// </summary>
 public sealed class OutboxMessage
 {
-    /// <summary>Commit order; the relay publishes in this order.</summary>
+    /// <summary>Insertion order; the relay publishes in this order.</summary>
     public long Sequence { get; set; }
 
     /// <summary>MassTransit MessageId: stable across re-publication, so consumers' inboxes drop duplicates.</summary>

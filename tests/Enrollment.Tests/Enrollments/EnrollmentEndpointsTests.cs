@@ -110,6 +110,20 @@ public sealed class EnrollmentEndpointsTests(TestInfrastructure infra) : IAsyncL
     }
 
     [Fact]
+    public async Task Created_enrollment_location_is_readable_by_its_learner_only()
+    {
+        var course = await PublishCourseAsync("Lien");
+        var learnerId = Guid.NewGuid();
+        var created = await _app.ClientFor(Roles.Learner, learnerId).PostAsJsonAsync("/api/enrollment/enrollments", new { courseId = course.CourseId });
+
+        var own = await _app.ClientFor(Roles.Learner, learnerId).GetFromJsonAsync<EnrollmentResponse>(created.Headers.Location);
+        var other = await _app.ClientFor(Roles.Learner, Guid.NewGuid()).GetAsync(created.Headers.Location);
+
+        own!.CourseId.ShouldBe(course.CourseId);
+        other.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Course_enrollments_are_readable_by_operators_only()
     {
         var course = await PublishCourseAsync("Lecture");

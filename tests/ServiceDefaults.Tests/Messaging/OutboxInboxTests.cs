@@ -34,7 +34,7 @@ public sealed class OutboxInboxTests(TestInfrastructure infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Events_committed_in_sequence_are_delivered_in_commit_order()
+    public async Task Events_committed_one_after_another_are_delivered_in_that_order()
     {
         var sent = new List<NoteAdded>();
         for (var i = 0; i < 30; i++)

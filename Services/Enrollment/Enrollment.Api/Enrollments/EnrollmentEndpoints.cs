@@ -15,6 +15,8 @@ public static class EnrollmentEndpoints
         var enrollments = app.MapGroup("/api/enrollment").WithTags("Enrollments");
         enrollments.MapPost("/enrollments", Enroll).RequireAuthorization(Roles.Learner).WithName(nameof(Enroll))
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        enrollments.MapGet("/enrollments/{enrollmentId:guid}", GetEnrollment).RequireAuthorization(p => p.RequireRole(Roles.Learner, Roles.Operator))
+            .WithName(nameof(GetEnrollment)).ProducesProblem(StatusCodes.Status404NotFound);
         enrollments.MapGet("/enrollments/mine", MyEnrollments).RequireAuthorization(Roles.Learner).WithName(nameof(MyEnrollments));
         enrollments.MapGet("/courses/{courseId:guid}/enrollments", CourseEnrollments).RequireAuthorization(Roles.Operator)
             .WithName(nameof(CourseEnrollments));
@@ -48,6 +50,16 @@ public static class EnrollmentEndpoints
                 statusCode: StatusCodes.Status409Conflict, title: "Already enrolled");
         }
         return TypedResults.Created($"/api/enrollment/enrollments/{enrollment.Id}", EnrollmentResponse.From(enrollment));
+    }
+
+    /// <summary>One enrollment: its learner may read it, and so may operators; to anyone else it does not exist.</summary>
+    public static async Task<Results<Ok<EnrollmentResponse>, ProblemHttpResult>> GetEnrollment(
+        Guid enrollmentId, EnrollmentDb db, HttpContext http, CancellationToken cancellationToken)
+    {
+        var enrollment = await db.Enrollments.AsNoTracking().FirstOrDefaultAsync(e => e.Id == enrollmentId, cancellationToken);
+        if (enrollment is null || (enrollment.LearnerId != http.User.UserId() && !http.User.IsInRole(Roles.Operator)))
+            return TypedResults.Problem($"No enrollment {enrollmentId} is visible to you.", statusCode: StatusCodes.Status404NotFound, title: "Enrollment not found");
+        return TypedResults.Ok(EnrollmentResponse.From(enrollment));
     }
 
     public static async Task<Ok<EnrollmentResponse[]>> MyEnrollments(EnrollmentDb db, HttpContext http, CancellationToken cancellationToken)

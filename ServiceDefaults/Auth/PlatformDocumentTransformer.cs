@@ -3,11 +3,16 @@ using Microsoft.OpenApi;
 
 namespace PublicInnovation.ServiceDefaults.Auth;
 
-/// <summary>Declares the bearer scheme in every OpenAPI document, so Swagger UI offers "Authorize".</summary>
-sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer
+/// <summary>
+/// What every service's OpenAPI document shares: a relative server (so Swagger UI at the gateway calls the
+/// gateway, never a service's private address) and the bearer scheme (so it offers "Authorize").
+/// </summary>
+sealed class PlatformDocumentTransformer : IOpenApiDocumentTransformer
 {
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
+        document.Servers = [new OpenApiServer { Url = "/" }];
+        document.Info.Title = document.Info.Title?.Replace("PublicInnovation.", "PublicInnovation ").Replace(".Api", " API");
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme

@@ -1,0 +1,19 @@
+using PublicInnovation.Enrollment.Api.Data;
+using PublicInnovation.Testing;
+using Shouldly;
+
+namespace PublicInnovation.Enrollment.Tests;
+
+/// <summary>docs/api/enrollment.openapi.json is the published description of this API: it must match what the service serves.</summary>
+public sealed class OpenApiDocumentTests(TestInfrastructure infra)
+{
+    [Fact]
+    public async Task OpenApi_document_matches_the_committed_docs()
+    {
+        await using var app = await ServiceApp<EnrollmentDb>.StartAsync(infra, "enrollment");
+
+        var (live, committed) = await app.OpenApiDocumentsAsync("enrollment");
+
+        live.ShouldBe(committed, "docs/api/enrollment.openapi.json is stale: run UPDATE_API_DOCS=1 bash scripts/test.sh, review and commit it");
+    }
+}
