@@ -29,12 +29,12 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// The middleware order every process shares (problem details, untraced probes, authentication,
+    /// The middleware order every process shares (request tracing, problem details, authentication,
     /// authorization) and the <c>/health</c> and <c>/alive</c> endpoints.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.UseUntracedHealthProbes();
+        app.UseRequestTracing();
         app.UsePlatformProblemDetails();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -53,11 +55,14 @@ public static class TelemetryExtensions
 
         // No services.AddOpenTelemetry() without the hosting package: the container owns the providers
         // (so it disposes and flushes them on shutdown) and a hosted service creates them at start.
-        builder.Services.AddSingleton(_ =>
+        builder.Services.AddSingleton(sp =>
         {
             var tracing = Sdk.CreateTracerProviderBuilder()
                 .ConfigureResource(Resource)
                 .AddSource(TraceSources);
+            // Extra span processors registered in the container (a test's collecting exporter, say).
+            foreach (var processor in sp.GetServices<BaseProcessor<Activity>>())
+                tracing.AddProcessor(processor);
             if (otlp) tracing.AddOtlpExporter();
             return tracing.Build();
         });
@@ -74,18 +79,48 @@ public static class TelemetryExtensions
     }
 
     /// <summary>
-    /// Health probes are polled every few seconds; tracing them would bury real traffic. Unsetting the
-    /// Recorded flag on the request's activity makes its children (the health checks' SQL) unsampled too.
+    /// Gives each request span the semantic-convention name and tags the instrumentation package would add
+    /// (it is not on our feed, and ASP.NET Core's own activity carries none): "GET /api/catalogue/courses/{courseId}",
+    /// method, path, route, status. Health probes are polled every few seconds and would bury real traffic, so
+    /// their span is unsampled, and with it their children (the health checks' SQL).
     /// </summary>
-    public static IApplicationBuilder UseUntracedHealthProbes(this IApplicationBuilder app) =>
-        app.Use((context, next) =>
+    public static IApplicationBuilder UseRequestTracing(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
         {
-            if (HealthPaths.IsProbe(context.Request.Path) && Activity.Current is { } activity)
+            var activity = context.Features.Get<IHttpActivityFeature>()?.Activity;
+            if (activity is null)
+            {
+                await next(context);
+                return;
+            }
+            if (HealthPaths.IsProbe(context.Request.Path))
             {
                 activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
                 activity.IsAllDataRequested = false;
+                await next(context);
+                return;
             }
-            return next(context);
+
+            var request = context.Request;
+            activity.SetTag("http.request.method", request.Method);
+            activity.SetTag("url.scheme", request.Scheme);
+            activity.SetTag("url.path", request.Path.Value);
+            activity.SetTag("server.address", request.Host.Host);
+            activity.DisplayName = $"{request.Method} {request.Path}";
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                if (context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } route })
+                {
+                    activity.SetTag("http.route", route);
+                    activity.DisplayName = $"{request.Method} {route}";
+                }
+                activity.SetTag("http.response.status_code", context.Response.StatusCode);
+                if (context.Response.StatusCode >= 500) activity.SetStatus(ActivityStatusCode.Error);
+            }
         });
 
     sealed class TelemetryStarter(TracerProvider tracing, MeterProvider metrics) : IHostedService
