@@ -70,4 +70,20 @@ public sealed class RateLimitTests : IAsyncLifetime
 
         response.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
     }
+
+    [Fact]
+    public async Task Proxy_with_tokens_without_client_id_limits_each_user_separately()
+    {
+        var first = _gateway.CreateClient();
+        first.DefaultRequestHeaders.Authorization = new("Bearer", _gateway.Tokens.Mint("learner", clientId: null));
+        for (var i = 0; i < Permits; i++)
+            (await first.GetAsync("/api/enrollment/enrollments", Cancel)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await first.GetAsync("/api/enrollment/enrollments", Cancel)).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        var second = _gateway.CreateClient();
+        second.DefaultRequestHeaders.Authorization = new("Bearer", _gateway.Tokens.Mint("learner", clientId: null));
+
+        var response = await second.GetAsync("/api/enrollment/enrollments", Cancel);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
 }
