@@ -22,8 +22,10 @@ public static class ProblemDetailsExtensions
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
-            context.ProblemDetails.Extensions.TryAdd("traceId", context.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity.TraceId.ToString()
-                ?? context.HttpContext.TraceIdentifier);
+            // The bare W3C trace id (ASP.NET Core puts the whole traceparent here): what an operator pastes into
+            // the trace view to find every span of the failed request.
+            if (context.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity is { } activity)
+                context.ProblemDetails.Extensions["traceId"] = activity.TraceId.ToString();
         });
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Minimal APIs answer an unreadable body with a bare 400 unless told to throw; throwing lets the handler
