@@ -97,6 +97,9 @@ public sealed class DistributedApplication
 
     public Task StopAsync() => _orchestrator?.StopAsync() ?? Task.CompletedTask;
 
+    /// <summary>For crash tests: lets go of the data directory and the dashboard port as a killed process would, children left running.</summary>
+    internal Task AbandonAsync() => _orchestrator?.AbandonAsync() ?? Task.CompletedTask;
+
     /// <summary>
     /// Runs until Ctrl+C/SIGTERM (or <paramref name="cancellationToken"/>). The <c>token</c> command prints a
     /// development token and returns without starting anything. Sets the process exit code.

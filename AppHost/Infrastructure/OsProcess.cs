@@ -33,6 +33,29 @@ public static class OsProcess
 
     public static int? SessionId(int pid) => Stat(pid)?.Session;
 
+    /// <summary>The process's current directory (PostgreSQL's processes all run in their data directory).</summary>
+    public static string? WorkingDirectory(int pid)
+    {
+        try
+        {
+            return new FileInfo($"/proc/{pid}/cwd").LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Live processes running in <paramref name="directory"/>.</summary>
+    public static IReadOnlyList<int> RunningIn(string directory) =>
+        AllPids().Where(pid => IsAlive(pid) && WorkingDirectory(pid)?.TrimEnd('/') == directory.TrimEnd('/')).ToList();
+
+    /// <summary>Deletes the file if it is there (no error when it, or its directory, is not).</summary>
+    public static void DeleteFile(string path)
+    {
+        if (File.Exists(path)) File.Delete(path);
+    }
+
     public static string? CommandName(int pid) => ReadProc(pid, "comm")?.Trim();
 
     public static IReadOnlyList<string> CommandLine(int pid) =>
@@ -86,10 +109,12 @@ public static class OsProcess
 
     /// <summary>Runs a command to completion and captures its output (stdout and stderr interleaved).</summary>
     public static async Task<CommandResult> RunAsync(string fileName, IEnumerable<string> arguments,
-        IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null, string? workingDirectory = null,
+        CancellationToken cancellationToken = default)
     {
         var info = new ProcessStartInfo(fileName)
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,

@@ -126,25 +126,41 @@ public sealed partial class PostgresCluster(PostgresClusterOptions options) : IA
         await connection.OpenAsync(cancellationToken);
     }
 
-    /// <summary>Stops the cluster of this directory if it runs (fast shutdown); removes a stale lock file.</summary>
+    /// <summary>Stops the cluster of this directory if it runs (fast shutdown); clears what a killed one left behind.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        var lockFile = Path.Combine(DataPath, "postmaster.pid");
         if (Pid is { } pid)
         {
             var bin = options.BinDirectory ?? FindBinDirectory();
             var stopped = bin is not null
                           && (await PgCtlAsync(bin, ["-D", DataPath, "-m", "fast", "-w", "-t", "30", "stop"], cancellationToken)).Succeeded;
             if (!stopped || !await OsProcess.WaitForExitAsync(pid, TimeSpan.FromSeconds(10), cancellationToken))
-            {
-                foreach (var child in OsProcess.Descendants(pid)) OsProcess.Signal(child, OsProcess.SigKill);
                 OsProcess.Signal(pid, OsProcess.SigKill);
-                await OsProcess.WaitForExitAsync(pid, TimeSpan.FromSeconds(10), cancellationToken);
-            }
         }
-        // The postmaster is gone (or the pid belongs to someone else now): its lock file would block the next start.
-        if (File.Exists(lockFile) && Pid is null) File.Delete(lockFile);
+        await ClearLeftoversAsync(cancellationToken);
         _startedHere = false;
+    }
+
+    /// <summary>
+    /// After a postmaster died: its backends (they all run in the data directory) are killed rather than left
+    /// holding shared memory, and lock files naming a dead pid are removed, since the server refuses to start while
+    /// they name a pid that still exists (a zombie does).
+    /// </summary>
+    async Task ClearLeftoversAsync(CancellationToken cancellationToken)
+    {
+        if (Pid is not null) return;
+        foreach (var leftover in OsProcess.RunningIn(DataPath)) OsProcess.Signal(leftover, OsProcess.SigKill);
+        foreach (var leftover in OsProcess.RunningIn(DataPath)) await OsProcess.WaitForExitAsync(leftover, TimeSpan.FromSeconds(10), cancellationToken);
+
+        OsProcess.DeleteFile(Path.Combine(DataPath, "postmaster.pid"));
+        if (!Directory.Exists(SocketDirectory)) return;
+        foreach (var lockFile in Directory.EnumerateFiles(SocketDirectory, ".s.PGSQL.*.lock"))
+        {
+            var owner = File.ReadLines(lockFile).FirstOrDefault();
+            if (int.TryParse(owner, out var ownerPid) && OsProcess.IsAlive(ownerPid) && OsProcess.CommandName(ownerPid) == "postgres") continue;
+            OsProcess.DeleteFile(lockFile);
+            OsProcess.DeleteFile(lockFile[..^".lock".Length]);
+        }
     }
 
     /// <summary>Creates the database if it does not exist yet and returns its connection string.</summary>

@@ -80,7 +80,7 @@ public sealed class RabbitMqNode(RabbitMqNodeOptions options) : IAsyncDisposable
         Ports.EnsureFree(options.DistributionPort, "RabbitMQ distribution");
 
         PrepareDirectory();
-        File.Delete(PidFile);
+        OsProcess.DeleteFile(PidFile);
 
         var clock = Stopwatch.StartNew();
         // setsid: the node gets a session of its own, so a Ctrl+C in the AppHost's terminal does not reach it
@@ -121,7 +121,7 @@ public sealed class RabbitMqNode(RabbitMqNodeOptions options) : IAsyncDisposable
         var pid = Pid;
         if (pid is null)
         {
-            File.Delete(PidFile);
+            OsProcess.DeleteFile(PidFile);
             return;
         }
 
@@ -134,7 +134,7 @@ public sealed class RabbitMqNode(RabbitMqNodeOptions options) : IAsyncDisposable
             foreach (var other in OsProcess.InSession(sid))
                 OsProcess.Signal(other, OsProcess.SigKill);
         await OsProcess.WaitForExitAsync(pid.Value, TimeSpan.FromSeconds(10), cancellationToken);
-        File.Delete(PidFile);
+        OsProcess.DeleteFile(PidFile);
         _startedHere = false;
     }
 
@@ -156,7 +156,7 @@ public sealed class RabbitMqNode(RabbitMqNodeOptions options) : IAsyncDisposable
     /// <summary>Runs <c>rabbitmqctl -n NODE ARGS</c> against this node (same HOME, so the same Erlang cookie).</summary>
     public Task<CommandResult> CtlAsync(IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         OsProcess.RunAsync(Ctl, ["-q", "-n", options.NodeName, .. arguments],
-            new Dictionary<string, string?> { ["HOME"] = _home }, timeout, cancellationToken);
+            new Dictionary<string, string?> { ["HOME"] = _home }, timeout, cancellationToken: cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -65,8 +65,8 @@ sealed class Orchestrator(AppHostOptions options, ResourceGraph graph, ConsoleOu
         if (options.Fresh) DeleteData();
 
         CheckPrerequisites();
-        CheckProjectsBuilt();
         CheckPorts();
+        CheckProjectsBuilt();
 
         _signingKey = DevTokens.LoadOrCreateKey(options.DataDirectory);
         _state = new AppHostState { AppHostPid = Environment.ProcessId, AppHostStartTime = OsProcess.StartTime(Environment.ProcessId) ?? 0 };
@@ -233,10 +233,19 @@ sealed class Orchestrator(AppHostOptions options, ResourceGraph graph, ConsoleOu
 
         if (_lock is not null)
         {
-            File.Delete(options.StateFile);
+            OsProcess.DeleteFile(options.StateFile);
             _lock.Dispose();
             _lock = null;
         }
+    }
+
+    /// <summary>What the kernel does when the AppHost is killed: the lock and the dashboard's port are released, nothing else.</summary>
+    internal async Task AbandonAsync()
+    {
+        _stopping = true;
+        if (_dashboard is not null) await _dashboard.DisposeAsync();
+        _lock?.Dispose();
+        _lock = null;
     }
 
     async Task StopInfrastructureAsync(Func<CancellationToken, Task> stop, Type kind)

@@ -55,7 +55,7 @@ public static class CrashRecovery
     {
         if (AppHostState.Read(stateFile) is not { } state)
         {
-            File.Delete(stateFile);
+            OsProcess.DeleteFile(stateFile);
             return;
         }
 
@@ -86,6 +86,6 @@ public static class CrashRecovery
             await cluster.StopAsync(cancellationToken);
         }
 
-        File.Delete(stateFile);
+        OsProcess.DeleteFile(stateFile);
     }
 }
