@@ -16,8 +16,9 @@ public sealed class AppHostProcess : IAsyncDisposable
     readonly Process _process;
     readonly StringBuilder _output = new();
 
-    AppHostProcess(Process process, string dataDir, int gatewayPort, int dashboardPort, int rabbitPort, int postgresPort)
+    AppHostProcess(Process process, string dataDir, int gatewayPort, int dashboardPort, int rabbitPort, int rabbitDistPort, int postgresPort)
     {
+        RabbitDistPort = rabbitDistPort;
         _process = process;
         DataDir = dataDir;
         GatewayPort = gatewayPort;
@@ -34,6 +35,7 @@ public sealed class AppHostProcess : IAsyncDisposable
     public int GatewayPort { get; }
     public int DashboardPort { get; }
     public int RabbitPort { get; }
+    public int RabbitDistPort { get; }
     public int PostgresPort { get; }
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
@@ -45,13 +47,16 @@ public sealed class AppHostProcess : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static async Task<AppHostProcess> StartAsync(string? dataDir = null, int? gatewayPort = null, int? dashboardPort = null,
-        int? rabbitPort = null, int? postgresPort = null)
-    {
-        dataDir ??= Path.Combine(Path.GetTempPath(), "pi-e2e-" + Guid.NewGuid().ToString("N")[..8]);
-        int gateway = gatewayPort ?? Ports.FindFree(), dashboard = dashboardPort ?? Ports.FindFree(),
-            rabbit = rabbitPort ?? Ports.FindFree(), postgres = postgresPort ?? Ports.FindFree();
+    public static Task<AppHostProcess> StartAsync() =>
+        StartAsync(Path.Combine(Path.GetTempPath(), "pi-e2e-" + Guid.NewGuid().ToString("N")[..8]),
+            Ports.FindFree(), Ports.FindFree(), Ports.FindFree(), Ports.FindFree(), Ports.FindFree());
 
+    /// <summary>Starts on the given folder and ports, as a second start after a crash would.</summary>
+    public static Task<AppHostProcess> StartAsync(AppHostProcess previous) =>
+        StartAsync(previous.DataDir, previous.GatewayPort, previous.DashboardPort, previous.RabbitPort, previous.RabbitDistPort, previous.PostgresPort);
+
+    static async Task<AppHostProcess> StartAsync(string dataDir, int gateway, int dashboard, int rabbit, int rabbitDist, int postgres)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Root,
@@ -62,10 +67,12 @@ public sealed class AppHostProcess : IAsyncDisposable
         foreach (var arg in new[]
                  {
                      AppHostDll(), "--data-dir", dataDir, "--gateway-port", $"{gateway}", "--dashboard-port", $"{dashboard}",
-                     "--rabbitmq-port", $"{rabbit}", "--postgres-port", $"{postgres}",
+                     "--rabbitmq-port", $"{rabbit}", "--rabbitmq-dist-port", $"{rabbitDist}", "--postgres-port", $"{postgres}",
+                     // A node name of its own: epmd is shared with a developer's AppHost and the tests' node.
+                     "--rabbitmq-node", $"pi-e2e-{Path.GetFileName(dataDir)}@localhost",
                  })
             start.ArgumentList.Add(arg);
-        var host = new AppHostProcess(Process.Start(start)!, dataDir, gateway, dashboard, rabbit, postgres);
+        var host = new AppHostProcess(Process.Start(start)!, dataDir, gateway, dashboard, rabbit, rabbitDist, postgres);
         host.Gateway.BaseAddress = new Uri($"http://127.0.0.1:{gateway}");
         host.Dashboard.BaseAddress = new Uri($"http://127.0.0.1:{dashboard}");
         await host.WaitUntilAllHealthyAsync(TimeSpan.FromMinutes(4));

@@ -84,7 +84,7 @@ public sealed class WalkingSkeletonTests
                 && (services.Contains("webinar") || services.Contains("forum") || services.Contains("certification"));
         }, "the AppHost has received the gateway's, enrollment's and a consumer's spans of the enrollment trace");
         spans.ShouldContain(s => s.GetProperty("service").GetString() != "enrollment" && s.GetProperty("service").GetString() != "gateway"
-            && s.GetProperty("name").GetString()!.Contains("consume", StringComparison.OrdinalIgnoreCase));
+            && s.GetProperty("kind").GetString() == "Consumer");
 
         // Stopping (SIGTERM, as Ctrl+C) leaves no process and no port behind.
         await apphost.StopAsync(TimeSpan.FromSeconds(60));
@@ -106,7 +106,7 @@ public sealed class WalkingSkeletonTests
             await first.CrashAsync();
 
             // Same data folder and ports: stale nodes, pid files and still-listening children must be dealt with.
-            await using var second = await AppHostProcess.StartAsync(first.DataDir, first.GatewayPort, first.DashboardPort, first.RabbitPort, first.PostgresPort);
+            await using var second = await AppHostProcess.StartAsync(first);
             foreach (var pid in pids)
                 OsProcess.IsAlive(pid).ShouldBeFalse($"process {pid} of the killed AppHost is still running");
             var token = await second.TokenAsync("learner");
