@@ -17,6 +17,7 @@ public sealed record SharedNodesState
     public int PostgresPort { get; init; }
     public List<NodeOwner> Owners { get; init; } = [];
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool HasNodes => RabbitMqNodeName is not null && RabbitMqPort > 0 && PostgresPort > 0;
 }
 

@@ -19,11 +19,14 @@ public sealed partial class TestInfrastructure : IAsyncLifetime
     {
     }
 
-    public TestInfrastructure(string directory)
+    TestInfrastructure(string directory)
     {
         _nodes = new SharedNodes(directory, Guid.NewGuid().ToString("N"));
         DevSigningKey = DevTokens.LoadOrCreateKey(directory);
     }
+
+    /// <summary>An instance sharing nodes through another directory than the repository's (xunit needs one public constructor).</summary>
+    public static TestInfrastructure At(string directory) => new(directory);
 
     public RabbitMqNode RabbitMqNode => _nodes.RabbitMq ?? throw NotStarted();
 

@@ -76,7 +76,7 @@ public sealed class SharedNodesTests : IDisposable
     [Fact]
     public async Task TestInfrastructure_gives_each_caller_its_own_vhost_and_database_and_tokens_for_its_key()
     {
-        await using var infra = new TestInfrastructure(_scratch.Directory);
+        await using var infra = TestInfrastructure.At(_scratch.Directory);
         await infra.InitializeAsync();
 
         var vhost1 = await infra.CreateVirtualHostAsync(Cancel);
