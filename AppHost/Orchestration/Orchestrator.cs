@@ -187,7 +187,10 @@ sealed class Orchestrator(AppHostOptions options, ResourceGraph graph, ConsoleOu
 
         var (directory, dll) = Output(project);
         runtime.Urls = [url];
-        var process = ProjectProcess.Start(project.Name, DotnetHost(), [dll], directory, environment, console);
+        // A session of its own: a Ctrl+C in the terminal reaches only the AppHost, which stops projects in order.
+        var process = File.Exists("/usr/bin/setsid")
+            ? ProjectProcess.Start(project.Name, "/usr/bin/setsid", [DotnetHost(), dll], directory, environment, console)
+            : ProjectProcess.Start(project.Name, DotnetHost(), [dll], directory, environment, console);
         runtime.Process = process;
         runtime.Pid = process.Pid;
         lock (_stateLock) _state.Projects.Add(new TrackedProcess(project.Name, process.Pid, process.StartTime));
