@@ -10,9 +10,9 @@ public sealed class OpenApiDocumentTests(TestInfrastructure infra)
     [Fact]
     public async Task OpenApi_document_matches_the_committed_docs()
     {
-        await using var app = await ServiceApp<CertificationDb>.StartAsync(infra, "certification");
+        await using var app = await ServiceApp<CertificationDb>.StartAsync(infra, "certification", cancellationToken: TestContext.Current.CancellationToken);
 
-        var (live, committed) = await app.OpenApiDocumentsAsync("certification");
+        var (live, committed) = await app.OpenApiDocumentsAsync("certification", cancellationToken: TestContext.Current.CancellationToken);
 
         live.ShouldBe(committed, "docs/api/certification.openapi.json is stale: run UPDATE_API_DOCS=1 bash scripts/test.sh, review and commit it");
     }

@@ -33,7 +33,7 @@ public sealed class WalkingSkeletonTests
         // 1. An operator creates and publishes a course; bad input and the wrong role are refused.
         var invalid = await SendAsync(apphost, HttpMethod.Post, "/api/catalogue/courses", operatorToken, new { title = "", summary = "s", language = "zz" });
         invalid.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await invalid.Content.ReadAsStringAsync()).ShouldContain("\"language\"");
+        (await invalid.Content.ReadAsStringAsync(cancellationToken: TestContext.Current.CancellationToken)).ShouldContain("\"language\"");
         (await SendAsync(apphost, HttpMethod.Post, "/api/catalogue/courses", learnerToken, new { title = "t", summary = "s", language = "fr" }))
             .StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await SendAsync(apphost, HttpMethod.Post, "/api/catalogue/courses", null, new { title = "t", summary = "s", language = "fr" }))
@@ -42,7 +42,7 @@ public sealed class WalkingSkeletonTests
         var created = await SendAsync(apphost, HttpMethod.Post, "/api/catalogue/courses", operatorToken,
             new { title = "Comment le numérique transforme-t-il les transports publics ?", summary = "Webinaire du mardi, 13h30", language = "fr" });
         created.StatusCode.ShouldBe(HttpStatusCode.Created);
-        var courseId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var courseId = (await created.Content.ReadFromJsonAsync<JsonElement>(cancellationToken: TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
         (await SendAsync(apphost, HttpMethod.Post, $"/api/catalogue/courses/{courseId}/publish", operatorToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         // 2-3. Enrollment learns of the course only through CoursePublished: until it arrives, the course is unknown (404).
@@ -91,7 +91,7 @@ public sealed class WalkingSkeletonTests
         foreach (var pid in pids)
             OsProcess.IsAlive(pid).ShouldBeFalse($"process {pid} outlived the AppHost");
         foreach (var port in new[] { apphost.GatewayPort, apphost.RabbitPort, apphost.PostgresPort, apphost.DashboardPort })
-            (await Ports.AcceptsAsync(port)).ShouldBeFalse($"port {port} still accepts connections");
+            (await Ports.AcceptsAsync(port, cancellationToken: TestContext.Current.CancellationToken)).ShouldBeFalse($"port {port} still accepts connections");
     }
 
     [Fact]

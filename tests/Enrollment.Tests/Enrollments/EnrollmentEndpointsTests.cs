@@ -17,7 +17,7 @@ public sealed class EnrollmentEndpointsTests(TestInfrastructure infra) : IAsyncL
 {
     ServiceApp<EnrollmentDb> _app = null!;
 
-    public async ValueTask InitializeAsync() => _app = await ServiceApp<EnrollmentDb>.StartAsync(infra, "enrollment");
+    public async ValueTask InitializeAsync() => _app = await ServiceApp<EnrollmentDb>.StartAsync(infra, "enrollment", cancellationToken: TestContext.Current.CancellationToken);
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
@@ -33,14 +33,14 @@ public sealed class EnrollmentEndpointsTests(TestInfrastructure infra) : IAsyncL
     [Fact]
     public async Task Enroll_in_published_course_returns_201_and_publishes_LearnerEnrolled()
     {
-        await using var probe = await EventProbe<LearnerEnrolled>.StartAsync(_app.Broker);
+        await using var probe = await EventProbe<LearnerEnrolled>.StartAsync(_app.Broker, cancellationToken: TestContext.Current.CancellationToken);
         var course = await PublishCourseAsync("Observer les usagers sur le terrain");
         var learnerId = Guid.NewGuid();
 
-        var response = await _app.ClientFor(Roles.Learner, learnerId).PostAsJsonAsync("/api/enrollment/enrollments", new { courseId = course.CourseId });
+        var response = await _app.ClientFor(Roles.Learner, learnerId).PostAsJsonAsync("/api/enrollment/enrollments", new { courseId = course.CourseId }, cancellationToken: TestContext.Current.CancellationToken);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Created);
-        var enrollment = (await response.Content.ReadFromJsonAsync<EnrollmentResponse>())!;
+        var enrollment = (await response.Content.ReadFromJsonAsync<EnrollmentResponse>(cancellationToken: TestContext.Current.CancellationToken))!;
         enrollment.LearnerId.ShouldBe(learnerId);
         var enrolled = await probe.WaitForAsync(e => e.LearnerId == learnerId, "LearnerEnrolled reaches the broker");
         enrolled.ShouldBe(new LearnerEnrolled(enrollment.Id, course.CourseId, learnerId, enrolled.EnrolledAt));
@@ -52,7 +52,7 @@ public sealed class EnrollmentEndpointsTests(TestInfrastructure infra) : IAsyncL
     {
         var learnerId = Guid.NewGuid();
 
-        var response = await _app.ClientFor(Roles.Learner, learnerId).PostAsJsonAsync("/api/enrollment/enrollments", new { courseId = Guid.NewGuid() });
+        var response = await _app.ClientFor(Roles.Learner, learnerId).PostAsJsonAsync("/api/enrollment/enrollments", new { courseId = Guid.NewGuid() }, cancellationToken: TestContext.Current.CancellationToken);
 
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
@@ -62,10 +62,10 @@ public sealed class EnrollmentEndpointsTests(TestInfrastructure infra) : IAsyncL
     [Fact]
     public async Task Enroll_without_course_id_returns_400_naming_the_field()
     {
-        var response = await _app.ClientFor(Roles.Learner).PostAsJsonAsync("/api/enrollment/enrollments", new { });
+        var response = await _app.ClientFor(Roles.Learner).PostAsJsonAsync("/api/enrollment/enrollments", new { }, cancellationToken: TestContext.Current.CancellationToken);
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await response.Content.ReadAsStringAsync()).ShouldContain("courseId");
+        (await response.Content.ReadAsStringAsync(cancellationToken: TestContext.Current.CancellationToken)).ShouldContain("courseId");
     }
 
     [Fact]
@@ -73,9 +73,9 @@ public sealed class EnrollmentEndpointsTests(TestInfrastructure infra) : IAsyncL
     {
         var course = await PublishCourseAsync("Choisir une méthode de design");
         var learner = _app.ClientFor(Roles.Learner, Guid.NewGuid());
-        (await learner.PostAsJsonAsync("/api/enrollment/enrollments", new { courseId = course.CourseId })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await learner.PostAsJsonAsync("/api/enrollment/enrollments", new { courseId = course.CourseId }, cancellationToken: TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.Created);
 
-        var second = await learner.PostAsJsonAsync("/api/enrollment/enrollments", new { courseId = course.CourseId });
+        var second = await learner.PostAsJsonAsync("/api/enrollment/enrollments", new { courseId = course.CourseId }, cancellationToken: TestContext.Current.CancellationToken);
 
         second.StatusCode.ShouldBe(HttpStatusCode.Conflict);
         second.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
@@ -104,7 +104,7 @@ public sealed class EnrollmentEndpointsTests(TestInfrastructure infra) : IAsyncL
     {
         var course = await PublishCourseAsync("Rôles");
 
-        var response = await _app.ClientFor(role).PostAsJsonAsync("/api/enrollment/enrollments", new { courseId = course.CourseId });
+        var response = await _app.ClientFor(role).PostAsJsonAsync("/api/enrollment/enrollments", new { courseId = course.CourseId }, cancellationToken: TestContext.Current.CancellationToken);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
@@ -114,10 +114,10 @@ public sealed class EnrollmentEndpointsTests(TestInfrastructure infra) : IAsyncL
     {
         var course = await PublishCourseAsync("Lien");
         var learnerId = Guid.NewGuid();
-        var created = await _app.ClientFor(Roles.Learner, learnerId).PostAsJsonAsync("/api/enrollment/enrollments", new { courseId = course.CourseId });
+        var created = await _app.ClientFor(Roles.Learner, learnerId).PostAsJsonAsync("/api/enrollment/enrollments", new { courseId = course.CourseId }, cancellationToken: TestContext.Current.CancellationToken);
 
-        var own = await _app.ClientFor(Roles.Learner, learnerId).GetFromJsonAsync<EnrollmentResponse>(created.Headers.Location);
-        var other = await _app.ClientFor(Roles.Learner, Guid.NewGuid()).GetAsync(created.Headers.Location);
+        var own = await _app.ClientFor(Roles.Learner, learnerId).GetFromJsonAsync<EnrollmentResponse>(created.Headers.Location, cancellationToken: TestContext.Current.CancellationToken);
+        var other = await _app.ClientFor(Roles.Learner, Guid.NewGuid()).GetAsync(created.Headers.Location, cancellationToken: TestContext.Current.CancellationToken);
 
         own!.CourseId.ShouldBe(course.CourseId);
         other.StatusCode.ShouldBe(HttpStatusCode.NotFound);
@@ -128,10 +128,10 @@ public sealed class EnrollmentEndpointsTests(TestInfrastructure infra) : IAsyncL
     {
         var course = await PublishCourseAsync("Lecture");
         var learnerId = Guid.NewGuid();
-        await _app.ClientFor(Roles.Learner, learnerId).PostAsJsonAsync("/api/enrollment/enrollments", new { courseId = course.CourseId });
+        await _app.ClientFor(Roles.Learner, learnerId).PostAsJsonAsync("/api/enrollment/enrollments", new { courseId = course.CourseId }, cancellationToken: TestContext.Current.CancellationToken);
 
-        var listed = await _app.ClientFor(Roles.Operator).GetFromJsonAsync<EnrollmentResponse[]>($"/api/enrollment/courses/{course.CourseId}/enrollments");
-        var forbidden = await _app.ClientFor(Roles.Learner, learnerId).GetAsync($"/api/enrollment/courses/{course.CourseId}/enrollments");
+        var listed = await _app.ClientFor(Roles.Operator).GetFromJsonAsync<EnrollmentResponse[]>($"/api/enrollment/courses/{course.CourseId}/enrollments", cancellationToken: TestContext.Current.CancellationToken);
+        var forbidden = await _app.ClientFor(Roles.Learner, learnerId).GetAsync($"/api/enrollment/courses/{course.CourseId}/enrollments", cancellationToken: TestContext.Current.CancellationToken);
 
         listed!.ShouldHaveSingleItem().LearnerId.ShouldBe(learnerId);
         forbidden.StatusCode.ShouldBe(HttpStatusCode.Forbidden);

@@ -15,7 +15,7 @@ public sealed class MembersTests(TestInfrastructure infra) : IAsyncLifetime
 {
     ServiceApp<ForumDb> _app = null!;
 
-    public async ValueTask InitializeAsync() => _app = await ServiceApp<ForumDb>.StartAsync(infra, "forum");
+    public async ValueTask InitializeAsync() => _app = await ServiceApp<ForumDb>.StartAsync(infra, "forum", cancellationToken: TestContext.Current.CancellationToken);
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
@@ -24,11 +24,11 @@ public sealed class MembersTests(TestInfrastructure infra) : IAsyncLifetime
     {
         var enrolled = new LearnerEnrolled(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), DateTimeOffset.UtcNow);
 
-        await _app.PublishAsync(enrolled);
+        await _app.PublishAsync(enrolled, cancellationToken: TestContext.Current.CancellationToken);
 
         await Eventually.WaitUntilAsync(() => _app.WithDbAsync(db => db.Members.AnyAsync(e => e.EnrollmentId == enrolled.EnrollmentId)),
             TimeSpan.FromSeconds(60), "the enrollment is recorded");
-        var listed = await _app.ClientFor(Roles.Moderator).GetFromJsonAsync<ForumMemberResponse[]>("/api/forum/courses/" + enrolled.CourseId + "/members");
+        var listed = await _app.ClientFor(Roles.Moderator).GetFromJsonAsync<ForumMemberResponse[]>("/api/forum/courses/" + enrolled.CourseId + "/members", cancellationToken: TestContext.Current.CancellationToken);
         listed!.ShouldHaveSingleItem().LearnerId.ShouldBe(enrolled.LearnerId);
     }
 
@@ -38,9 +38,9 @@ public sealed class MembersTests(TestInfrastructure infra) : IAsyncLifetime
         var enrolled = new LearnerEnrolled(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), DateTimeOffset.UtcNow);
         var later = enrolled with { EnrollmentId = Guid.NewGuid(), LearnerId = Guid.NewGuid() };
 
-        await _app.PublishAsync(enrolled);
-        await _app.PublishAsync(enrolled);
-        await _app.PublishAsync(later);
+        await _app.PublishAsync(enrolled, cancellationToken: TestContext.Current.CancellationToken);
+        await _app.PublishAsync(enrolled, cancellationToken: TestContext.Current.CancellationToken);
+        await _app.PublishAsync(later, cancellationToken: TestContext.Current.CancellationToken);
 
         await Eventually.WaitUntilAsync(async () => await _app.WithDbAsync(db => db.Members.CountAsync(e => e.CourseId == enrolled.CourseId)) == 2,
             TimeSpan.FromSeconds(60), "both enrollments are recorded");
@@ -50,7 +50,7 @@ public sealed class MembersTests(TestInfrastructure infra) : IAsyncLifetime
     [Fact]
     public async Task Listing_as_learner_returns_403()
     {
-        var response = await _app.ClientFor(Roles.Learner).GetAsync("/api/forum/courses/" + Guid.NewGuid() + "/members");
+        var response = await _app.ClientFor(Roles.Learner).GetAsync("/api/forum/courses/" + Guid.NewGuid() + "/members", cancellationToken: TestContext.Current.CancellationToken);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");

@@ -21,18 +21,18 @@ public sealed class BrokerOutageTests(TestInfrastructure infra)
             DistributionPort = Ports.FindFree(),
             NodeName = $"{name}@localhost",
         });
-        await node.StartAsync();
-        await using var service = await TestMessagingHost.StartAsync(await infra.CreateDatabaseAsync("outage"), node.ConnectionString);
+        await node.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await using var service = await TestMessagingHost.StartAsync(await infra.CreateDatabaseAsync("outage", cancellationToken: TestContext.Current.CancellationToken), node.ConnectionString);
 
-        await node.StopAsync();
-        var added = await service.AddNoteAsync(1);
+        await node.StopAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var added = await service.AddNoteAsync(1, cancellationToken: TestContext.Current.CancellationToken);
 
         // The request succeeded on PostgreSQL alone; the relay keeps failing to publish and keeps the row.
         await Eventually.WaitUntilAsync(async () => (await OutboxRowAsync(service)).Attempts >= 2, TimeSpan.FromSeconds(60),
             "the relay has tried and failed to publish while the broker is down");
         (await OutboxRowAsync(service)).SentAt.ShouldBeNull();
 
-        await node.StartAsync();
+        await node.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         await Eventually.WaitUntilAsync(() => service.WithDbAsync(db => db.Applied.AnyAsync(a => a.NoteId == added.NoteId)),
             TimeSpan.FromSeconds(120), "the event is delivered and applied once the broker is back");
         await Eventually.WaitUntilAsync(async () => (await OutboxRowAsync(service)).SentAt is not null, TimeSpan.FromSeconds(30),

@@ -22,7 +22,7 @@ public sealed class OutboxInboxTests(TestInfrastructure infra) : IAsyncLifetime
     [Fact]
     public async Task Committed_event_is_published_and_marked_sent()
     {
-        var added = await _host.AddNoteAsync(1);
+        var added = await _host.AddNoteAsync(1, cancellationToken: TestContext.Current.CancellationToken);
 
         await Eventually.WaitUntilAsync(() => Task.FromResult(_host.Deliveries.Received.Any(d => d.Message == added)),
             Deadline, "the committed NoteAdded reaches its consumer");
@@ -38,7 +38,7 @@ public sealed class OutboxInboxTests(TestInfrastructure infra) : IAsyncLifetime
     {
         var sent = new List<NoteAdded>();
         for (var i = 0; i < 30; i++)
-            sent.Add(await _host.AddNoteAsync(i));
+            sent.Add(await _host.AddNoteAsync(i, cancellationToken: TestContext.Current.CancellationToken));
 
         await Eventually.WaitUntilAsync(() => Task.FromResult(_host.Deliveries.Received.Count >= sent.Count),
             Deadline, "all 30 events are delivered");
@@ -52,18 +52,18 @@ public sealed class OutboxInboxTests(TestInfrastructure infra) : IAsyncLifetime
         await using (var scope = _host.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<TestDb>();
-            await using var transaction = await db.Database.BeginTransactionAsync();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken: TestContext.Current.CancellationToken);
             var note = new Note { Id = Guid.NewGuid(), Text = "never" };
             rolledBack = note.Id;
             db.Notes.Add(note);
             db.AddEvent(new NoteAdded(note.Id, 0));
-            await db.SaveChangesAsync();
-            await transaction.RollbackAsync();
+            await db.SaveChangesAsync(cancellationToken: TestContext.Current.CancellationToken);
+            await transaction.RollbackAsync(cancellationToken: TestContext.Current.CancellationToken);
         }
 
         // The relay publishes in commit order, so once a later event has arrived the relay has passed the
         // point where the rolled-back one would have been.
-        var marker = await _host.AddNoteAsync(1);
+        var marker = await _host.AddNoteAsync(1, cancellationToken: TestContext.Current.CancellationToken);
         await Eventually.WaitUntilAsync(() => Task.FromResult(_host.Deliveries.Received.Any(d => d.Message == marker)),
             Deadline, "the marker event is delivered");
         _host.Deliveries.Received.ShouldNotContain(d => d.Message.NoteId == rolledBack);
@@ -79,10 +79,10 @@ public sealed class OutboxInboxTests(TestInfrastructure infra) : IAsyncLifetime
 
         // The broker may redeliver a message (a consumer crash before ack, a relay crash before marking sent):
         // both copies carry the same MessageId.
-        await bus.Publish(duplicate, c => c.MessageId = messageId);
-        await bus.Publish(duplicate, c => c.MessageId = messageId);
+        await bus.Publish(duplicate, c => c.MessageId = messageId, cancellationToken: TestContext.Current.CancellationToken);
+        await bus.Publish(duplicate, c => c.MessageId = messageId, cancellationToken: TestContext.Current.CancellationToken);
         var marker = new NoteAdded(Guid.NewGuid(), 2);
-        await bus.Publish(marker);
+        await bus.Publish(marker, cancellationToken: TestContext.Current.CancellationToken);
 
         // One consumer at a time and FIFO: when the marker is applied, both copies have been handled.
         await Eventually.WaitUntilAsync(async () => await _host.WithDbAsync(db => db.Applied.AnyAsync(a => a.NoteId == marker.NoteId)),
@@ -96,7 +96,7 @@ public sealed class OutboxInboxTests(TestInfrastructure infra) : IAsyncLifetime
     {
         using var listener = TraceListener.Start();
         using var request = new ActivitySource("Test").StartActivity("request")!;
-        var added = await _host.AddNoteAsync(7);
+        var added = await _host.AddNoteAsync(7, cancellationToken: TestContext.Current.CancellationToken);
         request.Stop();
 
         await Eventually.WaitUntilAsync(() => Task.FromResult(_host.Deliveries.Received.Any(d => d.Message == added)),
@@ -108,7 +108,7 @@ public sealed class OutboxInboxTests(TestInfrastructure infra) : IAsyncLifetime
     public async Task Poison_message_lands_in_the_error_queue_after_retries()
     {
         var pill = new PoisonPill(Guid.NewGuid());
-        await _host.Services.GetRequiredService<IBus>().Publish(pill);
+        await _host.Services.GetRequiredService<IBus>().Publish(pill, cancellationToken: TestContext.Current.CancellationToken);
 
         var faulted = await ErrorQueue.WaitForMessageAsync(_host, "notes-poison_error", Deadline);
         faulted.Body.ShouldContain(pill.Id.ToString());
@@ -121,12 +121,12 @@ public sealed class OutboxInboxTests(TestInfrastructure infra) : IAsyncLifetime
     public async Task Error_queue_redrive_applies_the_message_once_the_fault_is_fixed()
     {
         var work = new FlakyWork(Guid.NewGuid());
-        await _host.Services.GetRequiredService<IBus>().Publish(work);
+        await _host.Services.GetRequiredService<IBus>().Publish(work, cancellationToken: TestContext.Current.CancellationToken);
         await ErrorQueue.WaitForCountAsync(_host, "notes-flaky_error", 1, Deadline);
 
         _host.Services.GetRequiredService<FlakySwitch>().Broken = false;
         var broker = new Uri(_host.Broker);
-        var moved = await PublicInnovation.ServiceDefaults.Messaging.ErrorQueueRedrive.RedriveAsync(broker, "notes-flaky");
+        var moved = await PublicInnovation.ServiceDefaults.Messaging.ErrorQueueRedrive.RedriveAsync(broker, "notes-flaky", cancellationToken: TestContext.Current.CancellationToken);
 
         moved.ShouldBe(1);
         await Eventually.WaitUntilAsync(() => _host.WithDbAsync(db => db.Applied.AnyAsync(a => a.NoteId == work.Id)),
@@ -141,7 +141,7 @@ public sealed class OutboxInboxTests(TestInfrastructure infra) : IAsyncLifetime
 
         var sent = new List<NoteAdded>();
         for (var i = 0; i < 20; i++)
-            sent.Add(await (i % 2 == 0 ? _host : replica).AddNoteAsync(i));
+            sent.Add(await (i % 2 == 0 ? _host : replica).AddNoteAsync(i, cancellationToken: TestContext.Current.CancellationToken));
 
         var all = () => _host.Deliveries.Received.Concat(replica.Deliveries.Received).ToList();
         await Eventually.WaitUntilAsync(() => Task.FromResult(all().Count >= sent.Count), Deadline, "all 20 events are delivered");

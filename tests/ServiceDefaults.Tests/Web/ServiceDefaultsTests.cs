@@ -38,7 +38,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
 
         response.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
-        (await response.Content.ReadAsStringAsync()).ShouldNotContain("secret internals");
+        (await response.Content.ReadAsStringAsync(cancellationToken: TestContext.Current.CancellationToken)).ShouldNotContain("secret internals");
     }
 
     [Fact]
