@@ -8,6 +8,9 @@ namespace PublicInnovation.AppHost.Hosting;
 /// <summary>Development token request: <c>token ROLE [--subject GUID] [--client ID]</c>.</summary>
 public sealed record TokenRequest(string Role, Guid? Subject, string? Client);
 
+/// <summary>Error-queue re-drive request: <c>redrive QUEUE</c> moves QUEUE_error's messages back to QUEUE.</summary>
+public sealed record RedriveRequest(string Queue);
+
 /// <summary>
 /// Everything configurable, from the command line (<c>--data-dir</c>, <c>--gateway-port</c>...) or configuration
 /// (<c>AppHost__DataDir</c>, <c>ConnectionStrings__messaging</c>...): every port can move, so tests can run an
@@ -18,6 +21,8 @@ public sealed record AppHostOptions
     public const string Usage = """
         Usage: dotnet run --project AppHost -- [options]
                dotnet run --project AppHost -- token <learner|instructor|moderator|operator|partner> [--subject <guid>] [--client <id>] [--data-dir <dir>]
+               dotnet run --project AppHost -- redrive <queue> [--rabbitmq-port <port> | --ConnectionStrings:messaging <amqp://...>]
+                 (moves the messages parked in <queue>_error back to <queue> once their cause is fixed)
 
         Options:
           --fresh                   delete the AppHost's data (RabbitMQ, PostgreSQL, signing key) before starting
@@ -67,6 +72,9 @@ public sealed record AppHostOptions
     /// <summary>Set for the <c>token</c> command: print a token and exit, start nothing.</summary>
     public TokenRequest? Token { get; init; }
 
+    /// <summary>Set for the <c>redrive</c> command: re-drive one error queue and exit, start nothing.</summary>
+    public RedriveRequest? Redrive { get; init; }
+
     public bool Help { get; init; }
 
     public string StateFile => Path.Combine(DataDirectory, "apphost.state.json");
@@ -99,8 +107,16 @@ public sealed record AppHostOptions
                 throw new AppHostException($"Which role? Use `token <{string.Join("|", DevTokens.Roles)}>`.");
             tokenRole = args[1];
         }
+        string? redriveQueue = null;
+        var isRedrive = args.Length > 0 && args[0] == "redrive";
+        if (isRedrive)
+        {
+            if (args.Length < 2 || args[1].StartsWith('-'))
+                throw new AppHostException("Which queue? Use `redrive <queue>`, e.g. `redrive enrollment-track-published-course` (queues are listed in docs/events.md).");
+            redriveQueue = args[1].EndsWith("_error", StringComparison.Ordinal) ? args[1][..^"_error".Length] : args[1];
+        }
 
-        for (var i = isToken ? 2 : 0; i < args.Length; i++)
+        for (var i = isToken || isRedrive ? 2 : 0; i < args.Length; i++)
         {
             var arg = args[i];
             var (name, inlineValue) = arg.IndexOf('=') is var eq and > 0 ? (arg[..eq], arg[(eq + 1)..]) : (arg, null);
@@ -118,7 +134,7 @@ public sealed record AppHostOptions
             .AddEnvironmentVariables()
             .AddInMemoryCollection(values)
             .Build();
-        return FromConfiguration(configuration, tokenRole);
+        return FromConfiguration(configuration, tokenRole) with { Redrive = redriveQueue is null ? null : new RedriveRequest(redriveQueue) };
     }
 
     static AppHostOptions FromConfiguration(IConfiguration configuration, string? tokenRole)

@@ -3,6 +3,8 @@ using PublicInnovation.AppHost.Dashboard;
 using PublicInnovation.AppHost.Infrastructure;
 using PublicInnovation.AppHost.Orchestration;
 
+using PublicInnovation.AppHost.Operations;
+
 namespace PublicInnovation.AppHost.Hosting;
 
 /// <summary>Collects resources, as Aspire's <c>IDistributedApplicationBuilder</c>; starts nothing.</summary>
@@ -119,6 +121,12 @@ public sealed class DistributedApplication
             if (options.Token is { } token)
             {
                 Console.Out.WriteLine(DevTokens.Mint(DevTokens.LoadOrCreateKey(options.DataDirectory), token.Role, token.Subject, token.Client));
+                return;
+            }
+            if (options.Redrive is { } redrive)
+            {
+                var moved = await ErrorQueueRedrive.RedriveAsync(options, redrive.Queue, cancellationToken);
+                console.Info($"Moved {moved} message(s) from {redrive.Queue}_error back to {redrive.Queue}.");
                 return;
             }
             await RunUntilStoppedAsync(console, cancellationToken);

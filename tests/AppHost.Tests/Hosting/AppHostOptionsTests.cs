@@ -21,6 +21,18 @@ public sealed class AppHostOptionsTests
         File.Exists(Path.Combine(options.RepositoryRoot, "PublicInnovation.sln")).ShouldBeTrue();
     }
 
+    [Theory]
+    [InlineData("enrollment-track-published-course")]
+    [InlineData("enrollment-track-published-course_error")]
+    public void Parse_redrive_names_the_consumer_queue(string queue)
+    {
+        var options = AppHostOptions.Parse(["redrive", queue, "--rabbitmq-port", "5700"]);
+
+        options.Redrive.ShouldBe(new RedriveRequest("enrollment-track-published-course"));
+        options.RabbitMqPort.ShouldBe(5700);
+        options.Token.ShouldBeNull();
+    }
+
     [Fact]
     public void Parse_reads_every_port_the_data_dir_and_existing_connection_strings()
     {

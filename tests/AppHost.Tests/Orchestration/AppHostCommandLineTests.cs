@@ -67,5 +67,15 @@ public sealed class AppHostCommandLineTests : IDisposable
         Directory.EnumerateFileSystemEntries(_scratch.Path("data")).Select(Path.GetFileName).ShouldBe(["dev-signing-key"], "the token command starts nothing");
     }
 
+    [Fact]
+    public async Task Redrive_command_without_a_running_broker_says_so_in_one_sentence()
+    {
+        var result = await RunAsync("redrive", "enrollment-track-published-course", "--rabbitmq-port", $"{Ports.FindFree()}");
+
+        result.ExitCode.ShouldNotBe(0);
+        result.Output.Trim().ShouldStartWith("RabbitMQ does not answer at 127.0.0.1:");
+        result.Output.ShouldNotContain("   at ");
+    }
+
     public void Dispose() => _scratch.Dispose();
 }

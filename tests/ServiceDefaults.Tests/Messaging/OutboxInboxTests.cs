@@ -126,7 +126,7 @@ public sealed class OutboxInboxTests(TestInfrastructure infra) : IAsyncLifetime
 
         _host.Services.GetRequiredService<FlakySwitch>().Broken = false;
         var broker = new Uri(_host.Broker);
-        var moved = await PublicInnovation.ServiceDefaults.Messaging.ErrorQueueRedrive.RedriveAsync(broker, "notes-flaky", cancellationToken: TestContext.Current.CancellationToken);
+        var moved = await PublicInnovation.AppHost.Operations.ErrorQueueRedrive.RedriveAsync(broker, "notes-flaky", cancellationToken: TestContext.Current.CancellationToken);
 
         moved.ShouldBe(1);
         await Eventually.WaitUntilAsync(() => _host.WithDbAsync(db => db.Applied.AnyAsync(a => a.NoteId == work.Id)),
