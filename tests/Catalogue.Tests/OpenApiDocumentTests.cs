@@ -1,19 +1,6 @@
 using PublicInnovation.Catalogue.Api.Data;
 using PublicInnovation.Testing;
-using Shouldly;
 
 namespace PublicInnovation.Catalogue.Tests;
 
-/// <summary>docs/api/catalogue.openapi.json is the published description of this API: it must match what the service serves.</summary>
-public sealed class OpenApiDocumentTests(TestInfrastructure infra)
-{
-    [Fact]
-    public async Task OpenApi_document_matches_the_committed_docs()
-    {
-        await using var app = await ServiceApp<CatalogueDb>.StartAsync(infra, "catalogue", cancellationToken: TestContext.Current.CancellationToken);
-
-        var (live, committed) = await app.OpenApiDocumentsAsync("catalogue", cancellationToken: TestContext.Current.CancellationToken);
-
-        live.ShouldBe(committed, "docs/api/catalogue.openapi.json is stale: run UPDATE_API_DOCS=1 bash scripts/test.sh, review and commit it");
-    }
-}
+public sealed class OpenApiDocumentTests(TestInfrastructure infra) : OpenApiDocumentTests<CatalogueDb>(infra, "catalogue");
