@@ -23,7 +23,9 @@ public static class ServiceDefaultsExtensions
         builder.AddPlatformHealthChecks();
         builder.AddPlatformProblemDetails();
         builder.AddPlatformAuth();
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<PlatformDocumentTransformer>());
+        builder.Services.AddOpenApi(options => options
+            .AddDocumentTransformer<PlatformDocumentTransformer>()
+            .AddOperationTransformer<AuthorizationOperationTransformer>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
