@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -53,6 +56,10 @@ public static class DatabaseExtensions
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<TDb>();
+            // On a new database EF first queries a history table that does not exist yet and logs that failure
+            // as an error; creating the (empty) table first keeps a first start's log free of false alarms.
+            if (await db.GetService<IRelationalDatabaseCreator>().ExistsAsync(cancellationToken))
+                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             if (pending.Count == 0) return;
             logger.LogInformation("Applying {Count} migration(s) to {Db}: {Migrations}", pending.Count, typeof(TDb).Name, pending);
