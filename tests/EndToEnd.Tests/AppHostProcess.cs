@@ -12,7 +12,7 @@ namespace PublicInnovation.EndToEnd.Tests;
 /// </summary>
 public sealed class AppHostProcess : IAsyncDisposable
 {
-    static readonly string Root = FindRoot();
+    static readonly string Root = PublicInnovation.AppHost.Hosting.AppHostOptions.FindRepositoryRoot();
     readonly Process _process;
     readonly StringBuilder _output = new();
 
@@ -163,11 +163,4 @@ public sealed class AppHostProcess : IAsyncDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first: the AppHost is missing.", dll);
     }
 
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "PublicInnovation.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException("PublicInnovation.sln not found above the test output folder.");
-    }
 }

@@ -9,15 +9,8 @@ namespace PublicInnovation.ServiceDefaults.Tests.Architecture;
 /// </summary>
 public sealed class ProjectGraphTests
 {
-    static readonly string Root = FindRoot();
+    static readonly string Root = PublicInnovation.AppHost.Hosting.AppHostOptions.FindRepositoryRoot();
 
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "PublicInnovation.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException("PublicInnovation.sln not found above the test output.");
-    }
 
     static IEnumerable<(string Project, string Reference)> References(string pattern) =>
         new[] { "Services", "ServiceDefaults" }
